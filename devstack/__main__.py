@@ -1,0 +1,81 @@
+"""`make run`: start the dev server (file database under .data/), the worker and the API; Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from config.settings import PROJECT_ROOT, get_settings
+from devstack.server import dev_server_args, temporal_cli
+from policy.loader import PolicyError, load_policy
+
+
+def _wait_for_port(host: str, port: int, timeout: float, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited with code {proc.returncode}")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listening on {host}:{port} after {timeout:.0f}s")
+
+
+def main() -> int:
+    settings = get_settings()
+    try:
+        policy = load_policy(settings.policy_path)
+    except PolicyError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
+    data = settings.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    host, port = settings.temporal_address.rsplit(":", 1)
+    ui_port = int(os.environ.get("ESCALATION_UI_PORT", int(port) + 1000))
+    procs: list[subprocess.Popen] = []
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    try:
+        server_log = open(data / "temporal-server.log", "ab")
+        server = subprocess.Popen(
+            [temporal_cli(), "server", "start-dev", "--ip", host, "--port", port, "--ui-port", str(ui_port),
+             "--log-level", "warn", *dev_server_args(data / "temporal.db")],
+            stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+        procs.append(server)
+        _wait_for_port(host, int(port), 60, server)
+        procs.append(subprocess.Popen([sys.executable, "-m", "workers.main"], env=env, start_new_session=True))
+        api = PROJECT_ROOT / "api" / "__main__.py"
+        if api.exists():
+            procs.append(subprocess.Popen([sys.executable, "-m", "api"], env=env, start_new_session=True))
+        print(f"\nEscalation engine running (policy {policy.version}).\n"
+              f"  Temporal UI:  http://{host}:{ui_port}\n"
+              f"  Temporal:     {settings.temporal_address} (namespace {settings.temporal_namespace})\n"
+              f"  Outbox:       {settings.outbox_path}\n"
+              f"  Open a demo issue:  .venv/bin/python -m starter.cli open DEMO-1 --subject 'Printer on fire'\n"
+              f"Ctrl-C stops everything.\n", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        print("a component exited; stopping", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

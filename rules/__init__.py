@@ -1,0 +1,1 @@
+"""The functional core: pure, deterministic escalation rules. No Temporal, no I/O, no wall clock."""

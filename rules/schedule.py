@@ -1,0 +1,51 @@
+"""When must the workflow wake up next, and for what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.events import ClockEvent, ConfirmWindowElapsed, RenotifyDue, SlaBreach, SlaWarning
+from domain.state import IssueState, Status
+from rules import sla_clock
+
+
+@dataclass(frozen=True)
+class Wakeup:
+    at: datetime
+    event: ClockEvent
+    summary: str  # shown on the timer in the Temporal UI
+
+
+def next_wakeup(state: IssueState) -> Wakeup | None:
+    """The earliest clock event due for this state; breaches win ties over warnings."""
+    level = state.level
+    candidates: list[Wakeup] = []
+    if state.status in (Status.open, Status.acknowledged):
+        for name in ("response", "resolution"):
+            timer = getattr(state, name)
+            due = sla_clock.deadline(timer)
+            if due is not None:
+                candidates.append(Wakeup(due, SlaBreach(actor="sla-clock", target=name),
+                                         f"{name} SLA for {level.role} ({level.name}), due {_hhmm(due)}"))
+            warn = sla_clock.warning_due(timer)
+            if warn is not None:
+                candidates.append(Wakeup(warn, SlaWarning(actor="sla-clock", target=name),
+                                         f"{name} SLA warning for {level.role}, at {_hhmm(warn)}"))
+        if state.renotify_due is not None:
+            candidates.append(Wakeup(state.renotify_due, RenotifyDue(actor="sla-clock"),
+                                     f"re-notify {level.role}: overdue at the top, at {_hhmm(state.renotify_due)}"))
+    if state.status is Status.resolved and state.confirm_due is not None:
+        candidates.append(Wakeup(state.confirm_due, ConfirmWindowElapsed(actor="sla-clock"),
+                                 f"close unless the customer objects, at {_hhmm(state.confirm_due)}"))
+    return min(candidates, key=lambda w: w.at) if candidates else None
+
+
+def due_event(state: IssueState, now: datetime) -> ClockEvent | None:
+    """The clock event that is due at `now`, if any."""
+    wake = next_wakeup(state)
+    return wake.event if wake is not None and wake.at <= now else None
+
+
+def _hhmm(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC")

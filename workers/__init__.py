@@ -1,0 +1,1 @@
+"""Worker processes that run issue workflows and their activities."""

@@ -1,0 +1,1 @@
+"""Durable workflows: one `IssueWorkflow` per customer issue."""
