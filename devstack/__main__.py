@@ -40,6 +40,8 @@ def main() -> int:
     host, port = settings.temporal_address.rsplit(":", 1)
     ui_port = int(os.environ.get("ESCALATION_UI_PORT", int(port) + 1000))
     procs: list[subprocess.Popen] = []
+    ui_url = f"http://{host}:{ui_port}"
+    os.environ.setdefault("ESCALATION_UI_URL", ui_url)
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     try:
         server_log = open(data / "temporal-server.log", "ab")
@@ -54,7 +56,7 @@ def main() -> int:
         if api.exists():
             procs.append(subprocess.Popen([sys.executable, "-m", "api"], env=env, start_new_session=True))
         print(f"\nEscalation engine running (policy {policy.version}).\n"
-              f"  Temporal UI:  http://{host}:{ui_port}\n"
+              f"  Temporal UI:  {ui_url}\n"
               f"  Temporal:     {settings.temporal_address} (namespace {settings.temporal_namespace})\n"
               f"  Outbox:       {settings.outbox_path}\n"
               f"  Open a demo issue:  .venv/bin/python -m starter.cli open DEMO-1 --subject 'Printer on fire'\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from domain.events import EXTERNAL_EVENTS
@@ -58,7 +59,7 @@ async def _run(args: argparse.Namespace) -> int:
                       priority=args.priority, subject=args.subject, description=args.description)
         result = await issues.open(issue, actor="cli")
         print(f"{'opened' if result.created else 'already open'}: {result.workflow_id}")
-        print(f"see it at {settings.ui_url}/namespaces/{settings.temporal_namespace}/workflows/{result.workflow_id}")
+        print(f"see it in the Temporal UI: {settings.ui_url}/namespaces/{settings.temporal_namespace}/workflows/{result.workflow_id}")
     elif args.command == "act":
         fields = dict(item.split("=", 1) for item in args.set)
         event = EXTERNAL_EVENTS[args.action].model_validate({**fields, "actor": args.actor})
@@ -84,5 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def exit_now(code: int) -> None:
+    """Exit without interpreter teardown: the SDK's Rust threads can abort finalisation (sdk-python#300)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
