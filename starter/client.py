@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from temporalio.api.enums.v1 import WorkflowIdConflictPolicy, WorkflowIdReusePolicy
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -14,6 +14,7 @@ from domain.issue import Issue, workflow_id_for
 from domain.state import IssueState, TimelineEntry
 from domain.view import IssueSummary
 from policy.model import Policy
+from starter.listing import IssueFilter, IssuePage, list_item, visibility_query
 from workflows.issue_workflow import INVALID_ACTION, IssueInput, IssueWorkflow, WorkflowOptions
 
 
@@ -82,7 +83,16 @@ class IssueClient:
                 raise ActionRejected(cause.message, cause.type or INVALID_ACTION) from None
             raise
         except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND and await self._has_ended(issue_id):
+                raise ActionRejected(f"cannot {event.kind}: the issue is closed", INVALID_ACTION) from None  # type: ignore[attr-defined]
             raise _translate(err, issue_id) from None
+
+    async def _has_ended(self, issue_id: str) -> bool:
+        try:
+            description = await self.handle(issue_id).describe()
+        except RPCError:
+            return False
+        return description.status is not None and description.status != WorkflowExecutionStatus.RUNNING
 
     async def signal(self, issue_id: str, event: Event) -> None:
         """Send an event as a fire-and-forget signal (for services that cannot wait)."""
@@ -99,6 +109,15 @@ class IssueClient:
 
     async def timeline(self, issue_id: str) -> list[TimelineEntry]:
         return (await self.state(issue_id)).timeline
+
+    async def list_issues(self, issue_filter: IssueFilter | None = None, *, page_size: int = 50,
+                          next_page_token: bytes | None = None) -> IssuePage:
+        """One page of this task queue's issues matching `issue_filter`, from Temporal visibility."""
+        query = visibility_query(self.task_queue, issue_filter or IssueFilter())
+        executions = self.client.list_workflows(query, page_size=page_size, next_page_token=next_page_token)
+        await executions.fetch_next_page()
+        return IssuePage(items=[list_item(e) for e in executions.current_page or ()],
+                         next_page_token=executions.next_page_token)
 
     async def _query(self, issue_id: str, name: str, result_type: type):
         try:

@@ -91,6 +91,23 @@ def make_issue(issue_id: str | None = None, **overrides) -> Issue:
     return Issue(**fields)
 
 
+class TrackingIssueClient(IssueClient):
+    """The client library, remembering what it opened so a test can clean up after itself."""
+
+    opened: list[str]
+
+    async def open(self, issue: Issue, **kwargs):
+        self.__dict__.setdefault("opened", []).append(issue.id)
+        return await super().open(issue, **kwargs)
+
+    async def terminate_opened(self) -> None:
+        for issue_id in self.__dict__.get("opened", []):
+            try:
+                await self.handle(issue_id).terminate("test finished")
+            except Exception:  # already closed or never started
+                pass
+
+
 class Harness:
     """A running worker plus the client library, on one server."""
 
@@ -102,16 +119,29 @@ async def start_harness(client: Client, outbox: Outbox, executor, policy: Policy
                         options: WorkflowOptions | None = None):
     task_queue = f"tq-{uuid.uuid4().hex[:8]}"
     worker = build_worker(client, task_queue, outbox, executor)
-    issues = IssueClient(client, policy or short_policy(), task_queue, options)
+    issues = TrackingIssueClient(client, policy or short_policy(), task_queue, options)
     return Harness(client, issues, outbox, worker)
 
 
-@pytest.fixture
-async def ts(time_env, outbox, executor) -> AsyncIterator[Harness]:
-    """Time-skipping harness (no custom search attributes there)."""
-    h = await start_harness(time_env.client, outbox, executor, options=WorkflowOptions(upsert_search_attributes=False))
+@pytest.fixture(scope="session")
+def session_outbox(tmp_path_factory) -> Outbox:
+    return Outbox(tmp_path_factory.mktemp("outbox") / "outbox.sqlite3")
+
+
+@pytest.fixture(scope="session")
+async def ts_session(time_env, session_outbox, executor) -> AsyncIterator[Harness]:
+    """One worker for every time-skipping test: the test server does not like workers coming and going."""
+    h = await start_harness(time_env.client, session_outbox, executor,
+                            options=WorkflowOptions(upsert_search_attributes=False))
     async with h.worker:
         yield h
+
+
+@pytest.fixture
+def ts(ts_session) -> Harness:
+    """Time-skipping harness (no custom search attributes there). Issues are left running for the shared
+    worker: terminating workflows on the Java test server makes later updates hang."""
+    return ts_session
 
 
 @pytest.fixture
@@ -119,6 +149,7 @@ async def dev(dev_env, outbox, executor) -> AsyncIterator[Harness]:
     h = await start_harness(dev_env.client, outbox, executor)
     async with h.worker:
         yield h
+        await h.issues.terminate_opened()
 
 
 MINUTE = timedelta(minutes=1)
