@@ -73,8 +73,11 @@ class IssueWorkflow:
     @workflow.run
     async def run(self, inp: IssueInput) -> IssueSummary:
         self._publish()
-        while self._state.status is not Status.closed and not self._history_large():
+        while self._state.status is not Status.closed:
             self._dispatch()
+            large = self._history_large()
+            if large and not self._in_flight:
+                break  # continue as new; never while a delivery is still retrying, so the clock never waits
             event = due_event(self._state, workflow.now())
             if event is not None:
                 self._apply(event)
@@ -83,16 +86,24 @@ class IssueWorkflow:
             version = self._version
             timeout = None if wake is None else max(wake.at - workflow.now(), timedelta(milliseconds=1))
             try:
-                await workflow.wait_condition(lambda: self._version != version or bool(self._pending),
-                                              timeout=timeout, timeout_summary=wake.summary if wake else None)
+                await workflow.wait_condition(
+                    lambda: self._version != version or bool(self._pending) or (large and not self._in_flight),
+                    timeout=timeout, timeout_summary=wake.summary if wake else None)
             except asyncio.TimeoutError:
                 pass  # the clock event is picked up by due_event at the top of the loop
-        self._dispatch()
-        await workflow.wait_condition(lambda: not self._in_flight and not self._pending
-                                      and workflow.all_handlers_finished())
+        await self._drain()
         if self._state.status is Status.closed:
             return summarize(self._state)
         workflow.continue_as_new(IssueInput(state=self._state, options=self._options))
+
+    async def _drain(self) -> None:
+        """Carry out every command, including those of events that arrive meanwhile; let handlers finish."""
+        while True:
+            self._dispatch()
+            await workflow.wait_condition(
+                lambda: bool(self._pending) or (not self._in_flight and workflow.all_handlers_finished()))
+            if not self._pending:
+                return
 
     # --- what agents, services and ops send --------------------------------------------------
     @workflow.update(dynamic=True)
@@ -163,7 +174,7 @@ class IssueWorkflow:
     async def _carry_out(self, command: AnyCommand) -> None:
         s = self._state
         delivery = Delivery(command=command, issue=s.issue, opened_at=s.opened_at, story=s.timeline[-STORY_ENTRIES:],
-                            team_members=s.policy.teams[command.team].members)
+                            team_members=_members(s.policy, command.team))
         try:
             result = await workflow.execute_activity(
                 ACTIVITY_FOR_COMMAND[command.kind], delivery,
@@ -197,6 +208,11 @@ class IssueWorkflow:
         if changed:
             workflow.upsert_search_attributes(changed)
             self._published = values
+
+
+def _members(policy: Policy, team: str) -> list[str]:
+    found = policy.teams.get(team)
+    return list(found.members) if found else []
 
 
 def _update(key, value):  # noqa: ANN001, ANN202 - typed keys of several value types
