@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from domain.commands import AssignOwner, InformCustomer, NotifyStaff
 from domain.issue import Issue
 from domain.state import TimelineEntry
+from domain.view import IssueSummary
 
 ASSIGN_OWNER = "assign_owner"
 NOTIFY_STAFF = "notify_staff"
@@ -26,7 +27,16 @@ class Delivery(BaseModel):
     opened_at: datetime
     story: list[TimelineEntry] = Field(default_factory=list)
     team_members: list[str] = Field(default_factory=list)
+    #: The issue as it stood when the command was issued: SLA deadlines, owner, what the customer was told.
+    summary: IssueSummary | None = None
+    #: For a staff notification on entry to a level: the assignment made on the same entry, so the
+    #: notice names and reaches the new owner (both activities get the same answer for its key).
+    assignment: AssignOwner | None = None
 
 
 class PermanentDeliveryError(Exception):
     """The address or recipient is bad for good: retrying cannot help."""
+
+
+class TemporaryDeliveryError(Exception):
+    """A channel failed for now; the activity is retried with backoff."""

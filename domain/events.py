@@ -105,6 +105,7 @@ class Assigned(Event):
     kind: Literal["assigned"] = "assigned"
     assignee: str | None
     level: str
+    team: str | None = None  # the team the assignment was made for; a hand-over since makes it outdated
 
 
 class DeliveryFailed(Event):

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from domain.issue import Category, Priority, Tier
 from domain.state import CustomerNotice, IssueState, Status
 from rules import sla_clock
+from rules.calendar import calendar_of
 
 
 class IssueSummary(BaseModel):
@@ -37,8 +38,10 @@ class IssueSummary(BaseModel):
 
 
 def summarize(state: IssueState) -> IssueSummary:
-    response_due = sla_clock.deadline(state.response) if state.status is Status.open else None
-    resolution_due = sla_clock.deadline(state.resolution) if state.status in (Status.open, Status.acknowledged) else None
+    calendar = calendar_of(state)  # business hours, when the level's policy says so
+    response_due = sla_clock.deadline(state.response, calendar) if state.status is Status.open else None
+    resolution_due = (sla_clock.deadline(state.resolution, calendar)
+                      if state.status in (Status.open, Status.acknowledged) else None)
     dues = [d for d in (response_due, resolution_due, state.renotify_due, state.confirm_due) if d is not None]
     return IssueSummary(
         id=state.issue.id, status=state.status, level=state.level.name, level_number=state.level_index + 1,

@@ -9,9 +9,20 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.issue import Category, Channel, Issue, Priority, Tier
+from policy.calendars import ALWAYS, CalendarRef, CalendarSpec
 from policy.durations import Duration
+from policy.errors import dotted
+from policy.triggers import Triggers
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+
+
+class PolicyProblems(ValueError):
+    """Cross-reference problems, each with its path inside the file (the loader reports them one by one)."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        super().__init__("; ".join(f"{dotted(loc)}: {msg}" for loc, msg in problems))
+        self.problems = problems
 
 
 class Strict(BaseModel):
@@ -64,16 +75,46 @@ class Level(Strict):
     targets: Targets
     by_priority: dict[Priority, Targets] = Field(default_factory=dict)
     warn_at_percent: int | None = Field(default=75, ge=1, le=99)
+    warn_before: Duration | None = Field(default=None, description="warn when this much is left (instead of a percent)")
     on_entry: OnEntry = OnEntry()
     repeat_every: Duration | None = Field(default=None, description="re-notify interval when overdue at the top")
+    calendar: CalendarRef | None = Field(default=None, description="overrides the route's calendar")
 
     def targets_for(self, priority: Priority) -> Targets:
         return self.by_priority.get(priority, self.targets)
+
+    def warn_after(self, target: timedelta) -> timedelta | None:
+        """Counted time after which a target of this level warns, or None for no warning."""
+        if self.warn_before is not None:
+            return target - self.warn_before if self.warn_before < target else None
+        return None if self.warn_at_percent is None else target * self.warn_at_percent / 100
+
+    @property
+    def warning_text(self) -> str:
+        if self.warn_before is not None:
+            from policy.durations import format_duration
+
+            return f"{format_duration(self.warn_before)} before breach"
+        return f"{self.warn_at_percent}%"
+
+    @model_validator(mode="after")
+    def _one_kind_of_warning(self) -> Level:
+        if self.warn_before is None:
+            return self
+        if "warn_at_percent" in self.model_fields_set and self.warn_at_percent is not None:
+            raise ValueError("give warn_at_percent or warn_before, not both")
+        shortest = min(t for ts in (self.targets, *self.by_priority.values()) for t in (ts.response, ts.resolution))
+        if self.warn_before <= timedelta(0) or self.warn_before >= shortest:
+            raise ValueError("warn_before must be longer than zero and shorter than every target of the level")
+        object.__setattr__(self, "warn_at_percent", None)
+        return self
 
 
 class Route(Strict):
     name: Name
     levels: list[Level] = Field(min_length=1)
+    calendar: CalendarRef | None = Field(default=None, description="business hours for this route's SLA clocks")
+    unhappy_levels_up: int = Field(default=1, ge=1, description="'customer unhappy' moves this many levels up")
 
     @model_validator(mode="after")
     def _unique_levels(self) -> Route:
@@ -119,6 +160,17 @@ class Policy(Strict):
     default_route: Name
     confirm_window: Duration = timedelta(days=3)
     repeat_every: Duration = timedelta(minutes=30)
+    calendars: dict[Name, CalendarSpec] = Field(default_factory=dict)
+    default_calendar: CalendarRef = ALWAYS
+    triggers: Triggers = Triggers()
+
+    def calendar_name(self, route: Route, level: Level) -> str:
+        """The calendar that counts this level's SLA time: the level's, else the route's, else the default."""
+        return level.calendar or route.calendar or self.default_calendar
+
+    def calendar_spec(self, name: str) -> CalendarSpec | None:
+        """The definition of a named calendar; None for 24x7."""
+        return None if name == ALWAYS else self.calendars[name]
 
     def route(self, name: str) -> Route:
         for route in self.routes:
@@ -128,21 +180,33 @@ class Policy(Strict):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Policy:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
         route_names = [r.name for r in self.routes]
-        problems: list[str] = []
-        if len(set(route_names)) != len(route_names):
-            problems.append("route names repeat")
+        calendars = {ALWAYS, *self.calendars}
+        for index, name in enumerate(route_names):
+            if name in route_names[:index]:
+                problems.append((("routes", index, "name"), f"route name {name!r} repeats"))
         if self.default_route not in route_names:
-            problems.append(f"default_route {self.default_route!r} is not a route")
-        for route in self.routes:
-            for level in route.levels:
+            problems.append((("default_route",), f"{self.default_route!r} is not a route"))
+        if self.default_calendar not in calendars:
+            problems.append((("default_calendar",), f"unknown calendar {self.default_calendar!r}"))
+        for r, route in enumerate(self.routes):
+            if route.calendar is not None and route.calendar not in calendars:
+                problems.append((("routes", r, "calendar"), f"unknown calendar {route.calendar!r}"))
+            for i, level in enumerate(route.levels):
                 if level.team not in self.teams:
-                    problems.append(f"route {route.name!r} level {level.name!r}: unknown team {level.team!r}")
+                    problems.append((("routes", r, "levels", i, "team"), f"unknown team {level.team!r}"))
+                if level.calendar is not None and level.calendar not in calendars:
+                    problems.append((("routes", r, "levels", i, "calendar"), f"unknown calendar {level.calendar!r}"))
         for index, rule in enumerate(self.rules):
             if rule.route not in route_names:
-                problems.append(f"rules[{index}] ({rule.name}): unknown route {rule.route!r}")
+                problems.append((("rules", index, "route"), f"unknown route {rule.route!r} (rule {rule.name!r})"))
             elif rule.start_level and rule.start_level not in [lv.name for lv in self.route(rule.route).levels]:
-                problems.append(f"rules[{index}] ({rule.name}): route {rule.route!r} has no level {rule.start_level!r}")
+                problems.append((("rules", index, "start_level"),
+                                 f"route {rule.route!r} has no level {rule.start_level!r} (rule {rule.name!r})"))
+        incident = self.triggers.major_incident
+        if incident is not None and incident.pr_team not in self.teams:
+            problems.append((("triggers", "major_incident", "pr_team"), f"unknown team {incident.pr_team!r}"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise PolicyProblems(problems)
         return self

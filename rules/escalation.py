@@ -7,6 +7,7 @@ in the current state raises `InvalidAction` and changes nothing.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from domain.issue import Issue
 from domain.state import ACTIVE, CustomerNotice, HoldInfo, IssueState, Status, TimelineEntry
 from policy.model import Assignment, Policy
 from rules import sla_clock
+from rules.calendar import calendar_of
 from rules.routing import choose_route
 
 RECENT_EVENT_IDS = 500
@@ -45,6 +47,11 @@ class _Change:
     event: ev.Event
     commands: list[AnyCommand] = field(default_factory=list)
 
+    @property
+    def cal(self) -> sla_clock.Calendar:
+        """The calendar counting the current level's SLA time."""
+        return calendar_of(self.state)
+
     def record(self, kind: str, summary: str) -> None:
         s = self.state
         s.timeline.append(TimelineEntry(seq=len(s.timeline) + 1, at=self.now, actor=self.event.actor, kind=kind,
@@ -55,8 +62,11 @@ class _Change:
         return f"{self.state.issue.id}/{self.state.command_seq}/{kind}"
 
     def _owner(self) -> dict[str, str]:
-        level = self.state.level
-        return {"level": level.name, "level_title": level.title, "team": self.state.team, "role": level.role}
+        s = self.state
+        level = s.level
+        handed_over = s.team != level.team and s.team in s.policy.teams
+        title = s.policy.teams[s.team].title if handed_over else level.title
+        return {"level": level.name, "level_title": title, "team": s.team, "role": level.role}
 
     def notify(self, reason: str, headline: str) -> None:
         self.commands.append(NotifyStaff(idempotency_key=self._key("notify_staff"), reason=reason,
@@ -80,14 +90,15 @@ class _Change:
         s.renotify_due = None
         s.resolved_at = s.confirm_due = None
         targets = level.targets_for(s.priority)
-        s.response = sla_clock.start_timer(targets.response, self.now, level.warn_at_percent)
-        s.resolution = sla_clock.start_timer(targets.resolution, self.now, level.warn_at_percent)
+        s.response = sla_clock.start_timer(targets.response, self.now, warn_after=level.warn_after(targets.response))
+        s.resolution = sla_clock.start_timer(targets.resolution, self.now,
+                                             warn_after=level.warn_after(targets.resolution))
         if message != "received":
             s.escalation_count += 1
         kind = "opened" if message == "received" else ("handed_over" if team else "escalated")
         where = f"{level.role} ({level.name}, team {s.team})"
-        self.record(kind, f"{reason}: now with {where}" if message != "received" else f"opened with {where}")
-        reply_by = sla_clock.deadline(s.response)
+        self.record(kind, f"{reason}: now with {where}" if message != "received" else f"opened with {where}; {reason}")
+        reply_by = sla_clock.deadline(s.response, self.cal)
         if level.on_entry.assign is not Assignment.none:
             self.commands.append(AssignOwner(idempotency_key=self._key("assign"), strategy=level.on_entry.assign,
                                              **self._owner()))
@@ -100,24 +111,25 @@ class _Change:
 
     def pause_clocks(self) -> None:
         s = self.state
-        s.response = sla_clock.pause(s.response, self.now)
-        s.resolution = sla_clock.pause(s.resolution, self.now)
+        s.response = sla_clock.pause(s.response, self.now, self.cal)
+        s.resolution = sla_clock.pause(s.resolution, self.now, self.cal)
 
     def resume_clocks(self) -> None:
         s = self.state
         s.response = sla_clock.resume(s.response, self.now) if s.response.active else s.response
         s.resolution = sla_clock.resume(s.resolution, self.now) if s.resolution.active else s.resolution
 
-    def escalate(self, reason: str) -> None:
+    def escalate(self, reason: str, steps: int = 1) -> None:
+        """Move `steps` levels up (never past the top); at the top, re-enter it so the owner hears again."""
         s = self.state
         if s.at_top:
             self.enter_level(s.level_index, f"{reason} (already at the top level; owner re-notified)")
         else:
-            self.enter_level(s.level_index + 1, reason)
+            self.enter_level(min(s.level_index + steps, len(s.route.levels) - 1), reason)
 
-    def reopen(self, reason: str, *, escalate: bool) -> None:
+    def reopen(self, reason: str, *, escalate: bool, steps: int = 1) -> None:
         if escalate:
-            self.escalate(f"reopened: {reason}")
+            self.escalate(f"reopened: {reason}", steps)
         else:
             self.enter_level(self.state.level_index, f"reopened: {reason}", message="reopened")
 
@@ -145,13 +157,18 @@ def apply_event(state: IssueState, event: ev.Event, now: datetime) -> Decision:
     handler = _HANDLERS.get(type(event))
     if handler is None:
         raise InvalidAction(f"unknown event {type(event).__name__}")
-    change = _Change(state.model_copy(deep=True), now, event)
+    change = _Change(_working_copy(state), now, event)
     handler(change, event)
     if event.event_id is not None:
         ids = change.state.recent_event_ids
         ids.append(event.event_id)
         del ids[:-RECENT_EVENT_IDS]
     return Decision(change.state, tuple(change.commands))
+
+
+def _working_copy(state: IssueState) -> IssueState:
+    """A deep copy that shares the frozen parts (the issue as opened, the pinned policy): they never change."""
+    return copy.deepcopy(state, {id(state.policy): state.policy, id(state.issue): state.issue})
 
 
 def check_event(state: IssueState, event: ev.Event, now: datetime) -> None:
@@ -171,8 +188,8 @@ def _acknowledge(c: _Change, e: ev.Acknowledge) -> None:
     if s.status is Status.acknowledged:
         raise InvalidAction("already acknowledged at this level")
     _require(s, (Status.open,), "acknowledge")
-    used = sla_clock.consumed(s.response, c.now)
-    s.response = sla_clock.stop(s.response, c.now, met=True)
+    used = sla_clock.consumed(s.response, c.now, c.cal)
+    s.response = sla_clock.stop(s.response, c.now, c.cal, met=True)
     s.status = Status.acknowledged
     if not s.resolution.breached:
         s.renotify_due = None
@@ -187,8 +204,8 @@ def _comment(c: _Change, e: ev.AddComment) -> None:
 def _resolve(c: _Change, e: ev.Resolve) -> None:
     s = c.state
     _require(s, ACTIVE, "resolve")
-    s.response = sla_clock.stop(s.response, c.now, met=s.response.met)
-    s.resolution = sla_clock.stop(s.resolution, c.now, met=True)
+    s.response = sla_clock.stop(s.response, c.now, c.cal, met=s.response.met)
+    s.resolution = sla_clock.stop(s.resolution, c.now, c.cal, met=True)
     s.status = Status.resolved
     s.hold = None
     s.renotify_due = None
@@ -235,7 +252,7 @@ def _resume_from_hold(c: _Change, why: str) -> None:
     s.status = s.hold.resume_to
     s.hold = None
     c.resume_clocks()
-    left = sla_clock.remaining(s.resolution, c.now)
+    left = sla_clock.remaining(s.resolution, c.now, c.cal)
     c.record("resumed", f"{why}; SLA clock running again, {_mins(left)} left to resolve")
 
 
@@ -252,11 +269,13 @@ def _raise_priority(c: _Change, e: ev.RaisePriority) -> None:
         raise InvalidAction(f"priority {e.priority.value} is not higher than {s.priority.value}")
     old = s.priority
     s.priority = e.priority
-    targets = s.level.targets_for(e.priority)
+    targets, level, cal = s.level.targets_for(e.priority), s.level, c.cal
     if s.response.active:
-        s.response = sla_clock.retarget(s.response, targets.response, s.level.warn_at_percent)
+        s.response = sla_clock.retarget(s.response, targets.response, warn_after=level.warn_after(targets.response),
+                                        now=c.now, calendar=cal)
     if s.resolution.active:
-        s.resolution = sla_clock.retarget(s.resolution, targets.resolution, s.level.warn_at_percent)
+        s.resolution = sla_clock.retarget(s.resolution, targets.resolution,
+                                          warn_after=level.warn_after(targets.resolution), now=c.now, calendar=cal)
     c.record("priority_raised", f"priority {old.value} -> {e.priority.value} by {e.actor}"
              + (f": {e.reason}" if e.reason else ""))
 
@@ -276,10 +295,11 @@ def _customer_unhappy(c: _Change, e: ev.CustomerUnhappy) -> None:
     _require(s, (*ACTIVE, Status.resolved), "record that the customer is unhappy")
     reason = "customer unhappy" + (f": {e.reason}" if e.reason else "")
     c.record("customer_unhappy", reason)
+    steps = s.route.unhappy_levels_up
     if s.status is Status.resolved:
-        c.reopen(reason, escalate=True)
+        c.reopen(reason, escalate=True, steps=steps)
     else:
-        c.escalate(reason)
+        c.escalate(reason, steps)
 
 
 def _confirm(c: _Change, e: ev.CustomerConfirm) -> None:
@@ -294,14 +314,14 @@ def _sla_warning(c: _Change, e: ev.SlaWarning) -> None:
     s = c.state
     timer = getattr(s, e.target)
     setattr(s, e.target, timer.model_copy(update={"warned": True}))
-    left = sla_clock.remaining(timer, c.now)
-    c.record("sla_warning", f"{e.target} SLA at {s.level.warn_at_percent}% for {s.level.role}: {_mins(left)} left")
+    left = sla_clock.remaining(timer, c.now, c.cal)
+    c.record("sla_warning", f"{e.target} SLA at {s.level.warning_text} for {s.level.role}: {_mins(left)} left")
     c.notify(f"{e.target} SLA warning", f"{_mins(left)} left on the {e.target} target")
 
 
 def _sla_breach(c: _Change, e: ev.SlaBreach) -> None:
     s = c.state
-    setattr(s, e.target, sla_clock.pause(getattr(s, e.target), c.now).model_copy(update={"breached": True}))
+    setattr(s, e.target, sla_clock.pause(getattr(s, e.target), c.now, c.cal).model_copy(update={"breached": True}))
     s.ever_breached = True
     reason = f"{e.target} SLA breached at {s.level.name}"
     if s.at_top:
@@ -331,8 +351,8 @@ def _confirm_window_elapsed(c: _Change, e: ev.ConfirmWindowElapsed) -> None:
 
 def _assigned(c: _Change, e: ev.Assigned) -> None:
     s = c.state
-    if e.level != s.level.name or s.status not in ACTIVE:
-        c.record("assignment_outdated", f"assignment to {e.assignee} for {e.level} arrived after the issue moved on")
+    if e.level != s.level.name or (e.team is not None and e.team != s.team) or s.status not in ACTIVE:
+        c.record("assignment_outdated", f"assignment to {e.assignee} for {e.level}/{e.team or s.team} arrived after the issue moved on")
         return
     s.assignee = e.assignee
     c.record("assigned", f"assigned to {e.assignee}" if e.assignee else f"no one on team {s.team} could be assigned")

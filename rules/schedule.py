@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.events import ClockEvent, ConfirmWindowElapsed, RenotifyDue, SlaBreach, SlaWarning
 from domain.state import IssueState, Status
 from rules import sla_clock
+from rules.calendar import calendar_of
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,14 @@ def next_wakeup(state: IssueState) -> Wakeup | None:
     level = state.level
     candidates: list[Wakeup] = []
     if state.status in (Status.open, Status.acknowledged):
+        calendar = calendar_of(state)
         for name in ("response", "resolution"):
             timer = getattr(state, name)
-            due = sla_clock.deadline(timer)
+            due = sla_clock.deadline(timer, calendar)
             if due is not None:
                 candidates.append(Wakeup(due, SlaBreach(actor="sla-clock", target=name),
                                          f"{name} SLA for {level.role} ({level.name}), due {_hhmm(due)}"))
-            warn = sla_clock.warning_due(timer)
+            warn = sla_clock.warning_due(timer, calendar)
             if warn is not None:
                 candidates.append(Wakeup(warn, SlaWarning(actor="sla-clock", target=name),
                                          f"{name} SLA warning for {level.role}, at {_hhmm(warn)}"))
@@ -42,9 +44,19 @@ def next_wakeup(state: IssueState) -> Wakeup | None:
 
 
 def due_event(state: IssueState, now: datetime) -> ClockEvent | None:
-    """The clock event that is due at `now`, if any."""
+    """The clock event that is due at `now`, if any.
+
+    A warning that comes due only when its breach is due as well (a raised priority, a late wake-up)
+    is skipped: the breach says it all, and nobody is told "0 minutes left".
+    """
     wake = next_wakeup(state)
-    return wake.event if wake is not None and wake.at <= now else None
+    if wake is None or wake.at > now:
+        return None
+    if isinstance(wake.event, SlaWarning):
+        breach_at = sla_clock.deadline(getattr(state, wake.event.target), calendar_of(state))
+        if breach_at is not None and breach_at <= now:
+            return SlaBreach(actor="sla-clock", target=wake.event.target)
+    return wake.event
 
 
 def _hhmm(when: datetime) -> str:

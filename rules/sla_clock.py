@@ -1,7 +1,7 @@
 """SLA clock arithmetic: start, pause, resume, re-target, and when warnings and breaches fall due.
 
-Time is counted by a `Calendar`: 24x7 here; business-hour calendars plug in through the same
-two functions (`add`, `between`).
+Time is counted by a `Calendar`: 24x7 (`ALWAYS`) here; business-hours calendars (`rules.calendar`)
+plug in through the same two functions (`add`, `between`).
 """
 
 from __future__ import annotations
@@ -33,8 +33,11 @@ class AlwaysOn:
 ALWAYS = AlwaysOn()
 
 
-def start_timer(target: timedelta, now: datetime, warn_at_percent: int | None) -> SlaTimer:
-    return SlaTimer(target=target, running_since=now, warn_after=_warn_after(target, warn_at_percent))
+def start_timer(target: timedelta, now: datetime, warn_at_percent: int | None = None, *,
+                warn_after: timedelta | None = None) -> SlaTimer:
+    """A running timer; it warns after `warn_after` counted time, or at `warn_at_percent` of the target."""
+    warn = warn_after if warn_after is not None else _warn_after(target, warn_at_percent)
+    return SlaTimer(target=target, running_since=now, warn_after=warn)
 
 
 def _warn_after(target: timedelta, warn_at_percent: int | None) -> timedelta | None:
@@ -65,10 +68,18 @@ def stop(timer: SlaTimer, now: datetime, calendar: Calendar = ALWAYS, *, met: bo
     return pause(timer, now, calendar).model_copy(update={"met": met})
 
 
-def retarget(timer: SlaTimer, target: timedelta, warn_at_percent: int | None) -> SlaTimer:
-    """New target, same time already used (a raised priority moves the deadline earlier)."""
-    warn_after = _warn_after(target, warn_at_percent)
-    warned = timer.warned and warn_after is not None and timer.consumed >= warn_after
+def retarget(timer: SlaTimer, target: timedelta, warn_at_percent: int | None = None, *,
+             warn_after: timedelta | None = None, now: datetime | None = None,
+             calendar: Calendar = ALWAYS) -> SlaTimer:
+    """New target, same time already used (a raised priority moves the deadline earlier).
+
+    A warning already given stays given if the time used (up to `now`, when known) is past the new
+    warning point, so raising the priority never warns twice.
+    """
+    if warn_after is None:
+        warn_after = _warn_after(target, warn_at_percent)
+    used = consumed(timer, now, calendar) if now is not None else timer.consumed
+    warned = timer.warned and warn_after is not None and used >= warn_after
     return timer.model_copy(update={"target": target, "warn_after": warn_after, "warned": warned})
 
 

@@ -15,7 +15,7 @@ from domain.state import IssueState, TimelineEntry
 from domain.view import IssueSummary
 from policy.model import Policy
 from starter.listing import IssueFilter, IssuePage, list_item, visibility_query
-from workflows.issue_workflow import INVALID_ACTION, IssueInput, IssueWorkflow, WorkflowOptions
+from workflows.issue_workflow import INVALID_ACTION, IssueInput, IssueWorkflow, PolicyMigration, WorkflowOptions
 
 
 class IssueNotFound(LookupError):
@@ -93,6 +93,20 @@ class IssueClient:
         except RPCError:
             return False
         return description.status is not None and description.status != WorkflowExecutionStatus.RUNNING
+
+    async def migrate_policy(self, issue_id: str, policy: Policy, *, actor: str = "ops",
+                             request_id: str | None = None) -> IssueSummary:
+        """Move a running issue to another policy version; raises ActionRejected if the move is incompatible."""
+        request = PolicyMigration(policy=policy, actor=actor, request_id=request_id)
+        try:
+            return await self.handle(issue_id).execute_update(IssueWorkflow.migrate_policy, request)
+        except WorkflowUpdateFailedError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError):
+                raise ActionRejected(cause.message, cause.type or INVALID_ACTION) from None
+            raise
+        except RPCError as err:
+            raise _translate(err, issue_id) from None
 
     async def signal(self, issue_id: str, event: Event) -> None:
         """Send an event as a fire-and-forget signal (for services that cannot wait)."""

@@ -43,7 +43,7 @@ class IssueListItem(BaseModel):
     team: str | None
     breached: bool | None
     next_deadline: datetime | None
-    opened_at: datetime
+    run_started_at: datetime  # when the current run began: the opening, unless the issue continued as new
     running: bool
 
 
@@ -86,5 +86,5 @@ def list_item(execution: WorkflowExecution) -> IssueListItem:
         priority=enum_or_none(Priority, sa.ISSUE_PRIORITY), category=enum_or_none(Category, sa.ISSUE_CATEGORY),
         tier=enum_or_none(Tier, sa.CUSTOMER_TIER), team=attrs.get(sa.ASSIGNED_TEAM),
         breached=attrs.get(sa.SLA_BREACHED), next_deadline=attrs.get(sa.NEXT_DEADLINE),
-        opened_at=execution.start_time, running=execution.status is WorkflowExecutionStatus.RUNNING,
+        run_started_at=execution.start_time, running=execution.status is WorkflowExecutionStatus.RUNNING,
     )

@@ -18,13 +18,17 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import ACTIVITY_FOR_COMMAND, Delivery
     from domain import events as ev
-    from domain.commands import AnyCommand, AssignOwner
+    from domain.commands import AnyCommand, AssignOwner, NotifyStaff
     from domain.issue import Issue
     from domain.state import IssueState, Status
     from domain.view import IssueSummary, summarize
+    from metrics import issue_metrics
+    from metrics.workflow_meter import WorkflowMetrics
     from policy.model import Policy
     from rules.escalation import InvalidAction, apply_event, open_issue
+    from rules.migration import migrate_policy
     from rules.schedule import due_event, next_wakeup
+    from rules.triggers import REPORT_OPENED, OpenedReport, opened_report
     from workflows import search_attributes as sa
 
 INVALID_ACTION = "InvalidAction"
@@ -47,6 +51,14 @@ class IssueInput(BaseModel):
     options: WorkflowOptions = WorkflowOptions()
 
 
+class PolicyMigration(BaseModel):
+    """Move a running issue to another policy version (the `migrate_policy` update)."""
+
+    policy: Policy
+    actor: str = Field(default="ops", min_length=1, max_length=200)
+    request_id: str | None = Field(default=None, max_length=128)
+
+
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                              maximum_interval=timedelta(minutes=5), non_retryable_error_types=["PermanentDeliveryError"])
 
@@ -57,6 +69,7 @@ class IssueWorkflow:
     def __init__(self, inp: IssueInput) -> None:
         self._options = inp.options
         self._pending: list[AnyCommand] = []
+        self._metrics = WorkflowMetrics()
         if inp.state is not None:
             self._state = inp.state
         else:
@@ -66,6 +79,7 @@ class IssueWorkflow:
                                   request_id=inp.request_id)
             self._state = decision.state
             self._pending.extend(decision.commands)
+            self._metrics.record(issue_metrics.on_open(self._state))
         self._version = 0
         self._in_flight: set[asyncio.Task[None]] = set()
         self._published: dict[str, object] = {}
@@ -73,6 +87,8 @@ class IssueWorkflow:
     @workflow.run
     async def run(self, inp: IssueInput) -> IssueSummary:
         self._publish()
+        if inp.state is None:
+            self._report_opened()
         while self._state.status is not Status.closed:
             self._dispatch()
             large = self._history_large()
@@ -140,6 +156,26 @@ class IssueWorkflow:
     def state(self) -> IssueState:
         return self._state
 
+    @workflow.update(name="migrate_policy")
+    def migrate_policy(self, request: PolicyMigration) -> IssueSummary:
+        """Move this issue to another policy version; an incompatible move is rejected and writes nothing."""
+        try:
+            decision = migrate_policy(self._state, request.policy, workflow.now(), actor=request.actor,
+                                      request_id=request.request_id)
+        except InvalidAction as exc:
+            raise ApplicationError(exc.reason, type=INVALID_ACTION, non_retryable=True) from None
+        self._state = decision.state
+        self._version += 1
+        self._publish()
+        return summarize(self._state)
+
+    @migrate_policy.validator
+    def _validate_migration(self, request: PolicyMigration) -> None:
+        try:
+            migrate_policy(self._state, request.policy, workflow.now())
+        except InvalidAction as exc:
+            raise ApplicationError(exc.reason, type=INVALID_ACTION, non_retryable=True) from None
+
     # --- the loop's parts ---------------------------------------------------------------------
     def _decode(self, name: str, args: Sequence[RawValue]) -> ev.Event:
         cls = ev.EXTERNAL_EVENTS.get(name)
@@ -159,22 +195,30 @@ class IssueWorkflow:
         decision = apply_event(self._state, event, workflow.now())
         if decision.duplicate:
             return
+        self._metrics.record(issue_metrics.on_event(self._state, event, decision.state, workflow.now()))
         self._state = decision.state
         self._pending.extend(decision.commands)
         self._version += 1
         self._publish()
 
     def _dispatch(self) -> None:
+        assignment: AssignOwner | None = None
         while self._pending:
             command = self._pending.pop(0)
-            task = asyncio.create_task(self._carry_out(command))
+            if isinstance(command, AssignOwner):
+                assignment = command
+            # a staff notice on entry to a level names and reaches the owner chosen on the same entry
+            paired = assignment if isinstance(command, NotifyStaff) and assignment is not None and (
+                assignment.level, assignment.team) == (command.level, command.team) else None
+            task = asyncio.create_task(self._carry_out(command, paired))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
-    async def _carry_out(self, command: AnyCommand) -> None:
+    async def _carry_out(self, command: AnyCommand, assignment: AssignOwner | None = None) -> None:
         s = self._state
         delivery = Delivery(command=command, issue=s.issue, opened_at=s.opened_at, story=s.timeline[-STORY_ENTRIES:],
-                            team_members=_members(s.policy, command.team))
+                            team_members=_members(s.policy, command.team), summary=summarize(s),
+                            assignment=assignment)
         try:
             result = await workflow.execute_activity(
                 ACTIVITY_FOR_COMMAND[command.kind], delivery,
@@ -185,7 +229,25 @@ class IssueWorkflow:
             self._apply(ev.DeliveryFailed(actor="worker", action=command.kind, error=str(err.cause or err)[:500]))
             return
         if isinstance(command, AssignOwner):
-            self._apply(ev.Assigned(actor="roster", assignee=result or None, level=command.level))
+            self._apply(ev.Assigned(actor="roster", assignee=result or None, level=command.level,
+                                     team=command.team))
+
+    def _report_opened(self) -> None:
+        """Tell the repeated-contact and major-incident watchers about this new issue, if the policy has them."""
+        report = opened_report(self._state)
+        if report is not None:
+            task = asyncio.create_task(self._send_report(report))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _send_report(self, report: OpenedReport) -> None:
+        try:
+            await workflow.execute_activity(
+                REPORT_OPENED, report, start_to_close_timeout=timedelta(seconds=30),
+                schedule_to_close_timeout=timedelta(hours=1), retry_policy=ACTIVITY_RETRY,
+                summary="report the new issue to the repeated-contact and major-incident watchers")
+        except ActivityError as err:  # the triggers are best effort; the issue itself goes on
+            workflow.logger.warning("trigger report failed for good: %s", err)
 
     def _history_large(self) -> bool:
         info = workflow.info()

@@ -22,7 +22,8 @@ async def test_open_runs_entry_actions_and_tells_the_real_deadline(ts):
     assert state.last_told.reply_by == state.opened_at + 10 * M  # the level's real response target
     mails = await _messages_when(ts, issue.id, 2)
     customer = next(m for m in mails if m["channel"] == "customer")
-    assert customer["recipient"] == "maria@example.com" and "a support agent" in customer["body"]
+    # the Greek customer reads the level title ("a support agent") in Greek
+    assert customer["recipient"] == "maria@example.com" and "ένας εκπρόσωπος εξυπηρέτησης" in customer["body"]
     staff = next(m for m in mails if m["channel"] == "staff")
     assert staff["recipient"] == "team:support" and issue.description in staff["body"]
 

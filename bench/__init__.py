@@ -1,0 +1,1 @@
+"""Benchmarks against bare Temporal: lateness, burst, intake, footprint (see docs/benchmarks.md)."""

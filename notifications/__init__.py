@@ -1,0 +1,1 @@
+"""Reaching people: the roster (who, when, how), channels through apprise, localized message templates."""
