@@ -25,6 +25,10 @@ from reports.compute import build_report
 from reports.model import EscalationReport
 from reports.render import chart_png, to_csv
 
+#: The range a report may ask for (Temporal's visibility cannot compare dates outside four-digit years).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
 #: Longest a report may take to gather (many closed issues are replayed by the worker to be read).
 REPORT_TIMEOUT = 60.0
 
@@ -82,6 +86,9 @@ async def escalation_report(
     """Escalation rate per category and team, SLA compliance, time per level, top reasons, repeat-contact
     customers (hashed), and SLA compliance and escalations over time, for issues opened in [since, until)."""
     since, until = _utc(since), _utc(until)
+    for name, when in (("since", since), ("until", until)):
+        if when is not None and not EARLIEST <= when <= LATEST:
+            raise invalid_field(name, "query", f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
     if since is not None and until is not None and since >= until:
         raise invalid_field("until", "query", "must be after since")
     now = datetime.now(UTC)

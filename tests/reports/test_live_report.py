@@ -152,5 +152,8 @@ async def test_ops_read_the_report_over_http(seeded, tokens):
                                                               "until": "2026-03-01T10:00:00Z"},
                              headers=tokens.header("ops"))
         assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "until"
+        ancient = await http.get("/reports/escalations", params={"since": "0502-01-30T04:49:02-19:41"},
+                                 headers=tokens.header("ops"))  # found by the fuzz: visibility cannot parse it
+        assert ancient.status_code == 422 and ancient.json()["detail"][0]["field"] == "since"
         assert (await http.get("/reports/escalations", params={"format": "xml"},
                                headers=tokens.header("agent"))).status_code == 403  # auth before validation

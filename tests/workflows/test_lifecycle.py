@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from domain.events import (Acknowledge, CustomerConfirm, CustomerReply, CustomerUnhappy, Hold, Resolve, Resume)
 from domain.state import Status
+from starter.client import IssueClient
 from tests.conftest import make_issue
 from tests.workflows.helpers import kinds, state_when
 
@@ -53,11 +54,17 @@ async def test_resolve_then_confirm_closes_and_the_workflow_completes(ts):
 
 
 async def test_confirm_window_elapses_and_closes(ts, time_env):
+    # A short window: skipping a whole day would fire every other open test issue's re-notifications too.
+    policy = ts.issues.policy.model_copy(update={"version": "test-1-short-window", "confirm_window": timedelta(hours=2)})
+    issues = IssueClient(ts.client, policy, ts.issues.task_queue, ts.issues.options)
     issue = make_issue()
-    await ts.issues.open(issue)
-    await ts.issues.act(issue.id, Resolve(actor="ann"))
-    await time_env.sleep(timedelta(days=1, seconds=5))
-    state = await state_when(ts.issues, issue.id, lambda s: s.status is Status.closed)
+    await issues.open(issue)
+    resolved = await issues.act(issue.id, Resolve(actor="ann"))
+    await time_env.sleep(timedelta(hours=1, minutes=59))
+    assert (await issues.state(issue.id)).status is Status.resolved  # not a moment early
+    await time_env.sleep(timedelta(minutes=1, seconds=5))
+    state = await state_when(issues, issue.id, lambda s: s.status is Status.closed)
+    assert state.timeline[-1].at >= resolved.confirm_due
     assert "neither confirmed nor objected" in state.timeline[-1].summary
     assert state.last_told.message == "closed"
 
