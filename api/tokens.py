@@ -9,15 +9,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
-import os
 import secrets
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from config.secret_files import write_owner_only
 
 TOKEN_PREFIX = "esc_"
 DEV_TOKENS = {"dev-service": "service", "dev-agent": "agent", "dev-ops": "ops"}
@@ -104,18 +104,8 @@ def load_tokens(path: Path) -> TokenStore:
 
 def _write_token_file(path: Path, content: TokenFile) -> None:
     """Atomically, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = ("# API tokens, stored as SHA-256 hashes. Add one: python -m api.tokens add NAME ROLE\n"
-            + yaml.safe_dump(content.model_dump(mode="json"), sort_keys=False))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tokens-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_owner_only(path, "# API tokens, stored as SHA-256 hashes. Add one: python -m api.tokens add NAME ROLE\n"
+                     + yaml.safe_dump(content.model_dump(mode="json"), sort_keys=False))
 
 
 def add_token(path: Path, name: str, role: Role | str) -> str:

@@ -27,6 +27,7 @@ from bench.baseline import EmptyWorkflow
 from bench.breakdown import task_problems
 from bench.fixtures import bench_issue, bench_policy
 from bench.machine import describe_machine
+from bench.population import quiet
 from bench.procs import ChildProcess
 from bench.report import emit, progress, fmt_ratio, fmt_s, markdown_table
 from bench.server import add_server_args, dynamic_config_from, free_port
@@ -75,13 +76,39 @@ class ApiProcess:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
+class Connections:
+    """One single-connection httpx client per call in flight, lent out one call at a time.
+
+    The load generator shares the machine's two cores with what it measures: one pooled client with many
+    connections spends more CPU scanning its pool than the API spends answering (httpcore checks every
+    connection for every request), which would be counted against the API."""
+
+    def __init__(self, count: int) -> None:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        self.clients = [httpx.AsyncClient(timeout=60, limits=limits) for _ in range(count)]
+        self.idle: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+        for client in self.clients:
+            self.idle.put_nowait(client)
+
+    async def post(self, url: str, **kwargs) -> httpx.Response:
+        client = await self.idle.get()
+        try:
+            return await client.post(url, **kwargs)
+        finally:
+            self.idle.put_nowait(client)
+
+    async def aclose(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+
 async def timed(call: Callable[[], Awaitable[object]]) -> float:
     started = time.perf_counter()
     await call()
     return time.perf_counter() - started
 
 
-async def measure_opening(stack: Stack, issues: IssueClient, api: ApiProcess, http: httpx.AsyncClient,
+async def measure_opening(stack: Stack, issues: IssueClient, api: ApiProcess, http: Connections,
                           args: argparse.Namespace) -> dict:
     run = uuid.uuid4().hex[:6]
 
@@ -154,16 +181,19 @@ async def main(args: argparse.Namespace) -> dict:
         policy_path.write_text(yaml.safe_dump(policy.model_dump(mode="json", exclude_none=True)))
         issues = IssueClient(stack.client, policy, stack.issue_queue)
         api = ApiProcess(stack, policy_path)
-        limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+        connections = Connections(args.concurrency)
         try:
-            async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+            async with httpx.AsyncClient(timeout=60) as http:
                 await api.start(http)
                 machine = describe_machine({*stack.pids(), api.child.pid})
                 progress(f"opening {args.opens} per way, {args.concurrency} in flight")
-                opening = await measure_opening(stack, issues, api, http, args)
+                opening = await measure_opening(stack, issues, api, connections, args)
+                progress("waiting for the worker to work off the opened issues")
+                await quiet(stack, timeout=600)
                 progress(f"{args.actions} agent actions per way")
                 actions = await measure_actions(stack, issues, api, http, args)
         finally:
+            await connections.aclose()
             api.child.close()
     bare_rate = opening["bare start_workflow"]["per_s"]
     overhead = actions["HTTP API"]["p50"] - actions["raw update"]["p50"]

@@ -21,7 +21,39 @@ def cpu_seconds(pid: int) -> float:
     return times.user + times.system
 
 
-class ChildProcess:
+class ProcessGroup:
+    """A child started in its own session (`proc`), so that signals reach it and everything it started."""
+
+    proc: subprocess.Popen | None = None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """kill -9 the whole process group, as a crash would."""
+        self._signal(signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Graceful stop (SIGTERM), kill -9 if it does not go in time."""
+        if not self.alive():
+            return
+        self._signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def _signal(self, sig: int) -> None:
+        if self.alive():
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+
+
+class ChildProcess(ProcessGroup):
     """A Python module run as a child in its own session, its output in a log file."""
 
     def __init__(self, args: list[str], log_path: Path, env: dict[str, str] | None = None,
@@ -63,36 +95,11 @@ class ChildProcess:
         assert self.proc is not None
         return self.proc.pid
 
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
     def rss_bytes(self) -> int:
         return psutil.Process(self.pid).memory_info().rss
 
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
-
-    def kill(self) -> None:
-        """kill -9 the whole process group, as a crash would."""
-        self._signal(signal.SIGKILL)
-        if self.proc is not None:
-            self.proc.wait(timeout=30)
-
-    def stop(self, timeout: float = 15.0) -> None:
-        if not self.alive():
-            return
-        self._signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def _signal(self, sig: int) -> None:
-        if self.alive():
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
 
     def close(self) -> None:
         self.stop()

@@ -7,13 +7,12 @@ takes extra dynamic config (see docs/benchmarks.md for the values the benchmarks
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
 
+from bench.procs import ProcessGroup
 from devstack.server import dev_server_args, find_binary
 
 #: Dynamic config the benchmarks run with (tuned; see docs/benchmarks.md). Values are JSON.
@@ -32,7 +31,7 @@ def server_version() -> str:
     return out.stdout.strip()
 
 
-class DevServer:
+class DevServer(ProcessGroup):
     """One dev server process on loopback; `start()` again after `kill()`/`stop()` reuses the db and port."""
 
     def __init__(self, workdir: Path, dynamic_config: dict[str, object] | None = None,
@@ -81,29 +80,6 @@ class DevServer:
     @property
     def pid(self) -> int | None:
         return self.proc.pid if self.proc else None
-
-    def kill(self) -> None:
-        """kill -9, as a crash would."""
-        self._signal(signal.SIGKILL)
-
-    def stop(self, timeout: float = 20.0) -> None:
-        """Graceful stop (SIGTERM), kill -9 if it does not go in time."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self._signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def _signal(self, sig: int) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, sig)  # its own session: the server and anything it started
-        except ProcessLookupError:
-            pass
-        self.proc.wait(timeout=30)
 
     def __enter__(self) -> DevServer:
         return self.start()

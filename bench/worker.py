@@ -20,13 +20,13 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.outbox import Outbox
 from bench.baseline import BareWorkflow, EmptyWorkflow, bare_action
 from bench.recorder import RecordActivityStarts, StartLog
 from config.logging import configure_logging
-from workers.build import build_worker
+from workers.build import build_worker, shared_modules_runner
+from workers.gc_tuning import YOUNG_THRESHOLD, tune_gc
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,16 @@ class Tuning:
     workflow_pollers: int | None = None
     activity_pollers: int | None = None
     executor_threads: int = 32
-    #: sandbox: the SDK default; passthrough: the sandbox, but the workflow module imported once for all
-    #: instances instead of once per instance; none: no sandbox
-    runner: str = "sandbox"
+    #: passthrough: as the product's worker runs (workers.build.shared_modules_runner: the sandbox, the
+    #: workflow modules imported once for all instances); sandbox: the SDK's strict default; none: no sandbox
+    runner: str = "passthrough"
+    #: young-generation GC threshold (workers/gc_tuning.py, as the product's worker runs); 0: CPython's default
+    gc_young_threshold: int = YOUNG_THRESHOLD
 
     def worker_options(self) -> dict:
         options: dict = {"max_cached_workflows": self.max_cached_workflows}
         if self.runner == "passthrough":
-            restrictions = SandboxRestrictions.default.with_passthrough_modules("workflows")
-            options["workflow_runner"] = SandboxedWorkflowRunner(restrictions=restrictions)
+            options["workflow_runner"] = shared_modules_runner()
         elif self.runner == "none":
             options["workflow_runner"] = UnsandboxedWorkflowRunner()
         for name in ("max_concurrent_workflow_tasks", "max_concurrent_activities"):
@@ -78,8 +79,31 @@ def tuning_from(args: argparse.Namespace) -> Tuning:
     return Tuning(**{name: getattr(args, name) for name in asdict(Tuning())})
 
 
+def log_gc_pauses(threshold: float = 0.05) -> None:
+    """Log every garbage collection that stops the worker for longer than `threshold` seconds."""
+    import gc
+    import time
+
+    import structlog
+
+    log = structlog.get_logger("bench.worker")
+    started: dict[int, float] = {}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[info["generation"]] = time.perf_counter()
+        else:
+            took = time.perf_counter() - started.pop(info["generation"], time.perf_counter())
+            if took > threshold:
+                log.warning("gc pause", generation=info["generation"], seconds=round(took, 3),
+                            collected=info["collected"], tracked=len(gc.get_objects(info["generation"])))
+
+    gc.callbacks.append(on_gc)
+
+
 async def run(address: str, issue_queue: str, bare_queue: str, data_dir: Path, tuning: Tuning) -> None:
     configure_logging(json=True)  # to stderr (the log file); stdout only says `ready`
+    log_gc_pauses()
     client = await Client.connect(address, data_converter=pydantic_data_converter)
     log = StartLog(data_dir / "starts.sqlite3")
     interceptors = [RecordActivityStarts(log)]
@@ -93,6 +117,8 @@ async def run(address: str, issue_queue: str, bare_queue: str, data_dir: Path, t
         issue_worker = build_worker(client, issue_queue, Outbox(data_dir / "outbox.sqlite3"), executor, **options)
         bare_worker = Worker(client, task_queue=bare_queue, workflows=[BareWorkflow, EmptyWorkflow],
                              activities=[bare_action], activity_executor=executor, **options)
+        if tuning.gc_young_threshold:
+            tune_gc(tuning.gc_young_threshold)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(issue_worker)
             await stack.enter_async_context(bare_worker)

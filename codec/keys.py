@@ -11,11 +11,9 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import os
 import re
 import secrets
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from config.secret_files import write_owner_only
 from config.settings import Settings
 
 KEY_BYTES = 32  # AES-256
@@ -100,19 +99,10 @@ def read_key_file(path: Path) -> KeyFile:
 
 def write_key_file(path: Path, content: KeyFile) -> None:
     """Atomically, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = ("# Payload encryption keys (AES-256-GCM), base64. Keep every key that encrypted data you still need:\n"
-            "# histories written with a key can only be read with it. Manage with `python -m codec.keys`.\n"
-            + yaml.safe_dump({"active": content.active, "keys": dict(content.keys)}, sort_keys=False))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".codec-keys-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_owner_only(path, "# Payload encryption keys (AES-256-GCM), base64. Keep every key that encrypted data you "
+                     "still need:\n# histories written with a key can only be read with it. Manage with "
+                     "`python -m codec.keys`.\n"
+                     + yaml.safe_dump({"active": content.active, "keys": dict(content.keys)}, sort_keys=False))
 
 
 # --- from settings ----------------------------------------------------------------------------------

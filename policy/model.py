@@ -43,6 +43,12 @@ class Assignment(StrEnum):
 class Team(Strict):
     title: str
     members: list[str] = Field(default_factory=list)
+    customer_title: str | None = Field(default=None, description="how the customer hears of this team after a "
+                                       "hand-over, e.g. 'our finance department'; the title otherwise")
+
+    @property
+    def told_as(self) -> str:
+        return self.customer_title or self.title
 
 
 class Targets(Strict):

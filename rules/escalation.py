@@ -65,7 +65,7 @@ class _Change:
         s = self.state
         level = s.level
         handed_over = s.team != level.team and s.team in s.policy.teams
-        title = s.policy.teams[s.team].title if handed_over else level.title
+        title = s.policy.teams[s.team].told_as if handed_over else level.title
         return {"level": level.name, "level_title": title, "team": s.team, "role": level.role}
 
     def notify(self, reason: str, headline: str) -> None:

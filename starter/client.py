@@ -75,8 +75,12 @@ class IssueClient:
 
     async def act(self, issue_id: str, event: Event) -> IssueSummary:
         """Send an action as an update; answers the new state or raises ActionRejected."""
+        return await self._update(issue_id, event.kind, event)  # type: ignore[attr-defined]
+
+    async def _update(self, issue_id: str, name: str, argument: object) -> IssueSummary:
+        """Run update `name`; a validator's refusal, or the issue being closed, raises ActionRejected."""
         try:
-            return await self.handle(issue_id).execute_update(event.kind, event, result_type=IssueSummary)  # type: ignore[attr-defined]
+            return await self.handle(issue_id).execute_update(name, argument, result_type=IssueSummary)
         except WorkflowUpdateFailedError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError):
@@ -84,7 +88,7 @@ class IssueClient:
             raise
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND and await self._has_ended(issue_id):
-                raise ActionRejected(f"cannot {event.kind}: the issue is closed", INVALID_ACTION) from None  # type: ignore[attr-defined]
+                raise ActionRejected(f"cannot {name}: the issue is closed", INVALID_ACTION) from None
             raise _translate(err, issue_id) from None
 
     async def _has_ended(self, issue_id: str) -> bool:
@@ -98,15 +102,7 @@ class IssueClient:
                              request_id: str | None = None) -> IssueSummary:
         """Move a running issue to another policy version; raises ActionRejected if the move is incompatible."""
         request = PolicyMigration(policy=policy, actor=actor, request_id=request_id)
-        try:
-            return await self.handle(issue_id).execute_update(IssueWorkflow.migrate_policy, request)
-        except WorkflowUpdateFailedError as err:
-            cause = err.cause
-            if isinstance(cause, ApplicationError):
-                raise ActionRejected(cause.message, cause.type or INVALID_ACTION) from None
-            raise
-        except RPCError as err:
-            raise _translate(err, issue_id) from None
+        return await self._update(issue_id, "migrate_policy", request)
 
     async def signal(self, issue_id: str, event: Event) -> None:
         """Send an event as a fire-and-forget signal (for services that cannot wait)."""

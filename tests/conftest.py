@@ -63,7 +63,7 @@ def short_policy(**overrides) -> Policy:
         "version": "test-1", "confirm_window": "1d", "repeat_every": "15m",
         "teams": {"support": {"title": "Support", "members": ["ann", "ben"]},
                   "specialists": {"title": "Specialists", "members": ["sam"]},
-                  "finance": {"title": "Finance", "members": ["fay"]},
+                  "finance": {"title": "Finance", "members": ["fay"], "customer_title": "our finance department"},
                   "management": {"title": "Management", "members": []}},
         "routes": [{"name": "main", "levels": [
             {"name": "l1", "title": "a support agent", "team": "support", "role": "agent",

@@ -18,6 +18,7 @@ from metrics.runtime import install_worker_runtime
 from notifications.roster_loader import RosterError
 from starter.connect import connect
 from workers.build import build_worker
+from workers.gc_tuning import tune_gc
 
 log = structlog.get_logger("worker")
 
@@ -38,7 +39,9 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=32) as executor:
         worker = build_worker(client, settings.task_queue, Outbox(settings.outbox_path), executor, notifier,
+                              shared_workflow_modules=True,
                               graceful_shutdown_timeout=timedelta(seconds=10), interceptors=[ActivityLogContext()])
+        tune_gc()
         log.info("worker started", task_queue=settings.task_queue, address=settings.temporal_address,
                  metrics=f"http://{metrics_address}/metrics" if metrics_address else None)
         async with worker:

@@ -181,4 +181,4 @@ def test_a_hand_over_tells_the_customer_the_new_department_not_the_level() -> No
     decision = apply_event(state, ev.HandOver(actor="ann", team="finance"), at + M)
     told = [c for c in decision.commands if c.kind == "inform_customer"]
     assert told and told[0].team == "finance"
-    assert told[0].level_title == state.policy.teams["finance"].title != state.level.title
+    assert told[0].level_title == state.policy.teams["finance"].told_as != state.level.title
