@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.time_zone import TimeZone
 
 
 class Channel(StrEnum):
@@ -57,16 +58,7 @@ class Customer(BaseModel):
     contact: str = Field(min_length=1, max_length=320, description="email address or phone number")
     tier: Tier = Tier.standard
     language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    timezone: str = "UTC"
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    timezone: TimeZone = "UTC"
 
 
 class Issue(BaseModel):

@@ -8,26 +8,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from domain.time_zone import TimeZone
 from notifications.addresses import check_address
 from notifications.hours import Week, away_on, parse_week, works_at
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 Address = Annotated[str, BeforeValidator(lambda v: check_address(str(v).strip()))]
 
-
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {value!r}") from exc
-    return value
-
-
-TimeZone = Annotated[str, BeforeValidator(_zone)]
 
 
 class Strict(BaseModel):

@@ -21,7 +21,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.time_zone import TimeZone
 
 #: The reserved calendar name for round-the-clock counting.
 ALWAYS = "24x7"
@@ -92,21 +93,12 @@ class CalendarSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    timezone: str
+    timezone: TimeZone
     hours: WeeklyHours = Field(description="per weekday, shifts like '09:00-12:30'; a missing day is closed")
     holidays: HolidaySource | None = None
     closed: dict[date, str] = Field(default_factory=dict, description="own closing days, with a reason")
     holiday_dates: dict[date, str] | None = Field(
         default=None, description="filled in at load time from `holidays`; do not write it by hand")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Zagreb)") from exc
-        return value
 
     @field_validator("hours")
     @classmethod
