@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import structlog
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
@@ -81,11 +84,6 @@ def tuning_from(args: argparse.Namespace) -> Tuning:
 
 def log_gc_pauses(threshold: float = 0.05) -> None:
     """Log every garbage collection that stops the worker for longer than `threshold` seconds."""
-    import gc
-    import time
-
-    import structlog
-
     log = structlog.get_logger("bench.worker")
     started: dict[int, float] = {}
 
